@@ -142,6 +142,10 @@ class _Dumper(yaml.SafeDumper):
     pass
 
 
+# The C loader reads the 200 KB CRD several times faster; both are safe loaders.
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _str_presenter(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
     style = "|" if "\n" in data else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
@@ -189,6 +193,7 @@ def load(kind_name: str, directory: Path = GENERATED_DIR) -> dict[str, Any]:
     """The checked-in CRD of a kind (`FlinkDeployment` or `FlinkSessionJob`)."""
     for kind in KINDS:
         if kind.kind == kind_name:
-            loaded: dict[str, Any] = yaml.safe_load((directory / kind.filename).read_text())
+            text = (directory / kind.filename).read_text(encoding="utf-8")
+            loaded: dict[str, Any] = yaml.load(text, Loader=_Loader)
             return loaded
     raise KeyError(kind_name)

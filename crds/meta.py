@@ -15,6 +15,9 @@ from crds.base import ApiModel
 API_GROUP = "flink.apache.org"
 API_VERSION = "v1beta1"
 GROUP_VERSION = f"{API_GROUP}/{API_VERSION}"
+CANARY_LABEL = "flink.apache.org/canary"
+"""Resources labelled `flink.apache.org/canary: "true"` probe the operator's health: they are
+checked against the schema only, and never deployed."""
 
 
 class ObjectMeta(ApiModel):
@@ -34,6 +37,11 @@ class ObjectMeta(ApiModel):
     annotations: dict[str, str] | None = None
     finalizers: list[str] | None = None
     owner_references: list[dict[str, Any]] | None = None
+
+    @property
+    def is_canary(self) -> bool:
+        """Whether this is a canary resource used to probe the operator's health."""
+        return (self.labels or {}).get(CANARY_LABEL, "").lower() == "true"
 
     @property
     def ref(self) -> str:

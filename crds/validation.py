@@ -74,10 +74,14 @@ def validate(obj: Mapping[str, Any], context: ValidationContext | None = None) -
         deployment, parse_errors = _parse(FlinkDeployment, obj)
         if deployment is None:
             return errors + parse_errors
+        if deployment.metadata.is_canary:
+            return errors
         return errors + deployment_rules(deployment, ctx)
     session_job, parse_errors = _parse(FlinkSessionJob, obj)
     if session_job is None:
         return errors + parse_errors
+    if session_job.metadata.is_canary:
+        return errors
     return errors + session_job_rules(session_job, ctx)
 
 
