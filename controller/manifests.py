@@ -33,13 +33,20 @@ class Document:
         return str((self.content or {}).get("kind", ""))
 
     @property
+    def namespace(self) -> str:
+        """The object's namespace, `default` when the manifest names none (as kubectl does)."""
+        metadata = (self.content or {}).get("metadata")
+        namespace = metadata.get("namespace") if isinstance(metadata, dict) else None
+        return str(namespace or "default")
+
+    @property
     def ref(self) -> str:
         """`namespace/name` of the object, `default` when the manifest names no namespace."""
         metadata = (self.content or {}).get("metadata") or {}
         if not isinstance(metadata, dict):
             metadata = {}
         name = metadata.get("name") or metadata.get("generateName") or f"{self.source}#{self.index}"
-        return f"{metadata.get('namespace') or 'default'}/{name}"
+        return f"{self.namespace}/{name}"
 
 
 def files_of(target: str) -> list[Path]:

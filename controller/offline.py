@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 import yaml
+from pydantic import ValidationError
 
 from controller.manifests import Document, read_documents
 from crds.config import flatten_config, merged
@@ -40,10 +41,15 @@ def operator_config(config_file: str | None, overrides: list[str]) -> dict[str, 
 def run_validate(
     targets: list[str], *, config: Mapping[str, str], strict_fields: bool, out: TextIO
 ) -> int:
-    """Print `namespace/name: path: message` per problem; 1 if any, else 0 with a summary."""
-    context = ValidationContext(operator_config=config, strict_fields=strict_fields)
+    """Print `namespace/name: path: message` per problem; 1 if any, else 0 with a summary.
+
+    A session job is checked against its session cluster when that FlinkDeployment is among
+    the inputs, as the operator checks it against the cluster it finds in the namespace.
+    """
+    documents = list(read_documents(targets))
+    sessions = _session_clusters(documents)
     checked = skipped = problems = 0
-    for document in read_documents(targets):
+    for document in documents:
         if document.error is not None or document.content is None:
             out.write(f"{document.source}: {document.error}\n")
             problems += 1
@@ -52,6 +58,13 @@ def run_validate(
             skipped += 1
             continue
         checked += 1
+        session = None
+        if document.kind == "FlinkSessionJob":
+            target = (document.content.get("spec") or {}).get("deploymentName")
+            session = sessions.get((document.namespace, str(target)))
+        context = ValidationContext(
+            operator_config=config, strict_fields=strict_fields, session=session
+        )
         for error in validate(document.content, context):
             out.write(f"{document.ref}: {error.path}: {error.message}\n")
             problems += 1
@@ -60,6 +73,19 @@ def run_validate(
     noun = "resource" if checked == 1 else "resources"
     out.write(f"{checked} Flink {noun} valid ({skipped} other documents skipped)\n")
     return 0
+
+
+def _session_clusters(documents: list[Document]) -> dict[tuple[str, str], FlinkDeployment]:
+    """FlinkDeployments among the documents that parse, by (namespace, name)."""
+    found = {}
+    for document in documents:
+        if document.kind == "FlinkDeployment" and document.content is not None:
+            try:
+                deployment = FlinkDeployment.model_validate(document.content)
+            except ValidationError:
+                continue
+            found[(document.namespace, str(deployment.metadata.name))] = deployment
+    return found
 
 
 def run_inspect(targets: list[str], *, out: TextIO) -> int:

@@ -155,7 +155,9 @@ def session_job_rules(session_job: FlinkSessionJob, ctx: ValidationContext) -> l
         errors.append(FieldError("spec.job", "required: describe the job to submit"))
         return errors
     errors += _session_jar(spec.job.jar_uri, conf)
-    errors += _job(spec.job, conf, tm_replicas=None)
+    # Upstream checks the state-directory rules against the session cluster's configuration,
+    # and only when that cluster is known.
+    errors += _job(spec.job, conf, tm_replicas=None, config_known=ctx.session is not None)
     return errors
 
 
@@ -370,10 +372,12 @@ def _requirements(path: str, requirements: ResourceRequirements) -> Iterator[Fie
             )
 
 
-def _job(job: JobSpec, conf: Mapping[str, str], *, tm_replicas: int | None) -> Iterator[FieldError]:
+def _job(
+    job: JobSpec, conf: Mapping[str, str], *, tm_replicas: int | None, config_known: bool = True
+) -> Iterator[FieldError]:
     path = "spec.job"
-    has_checkpoint_dir = first_set(conf, CHECKPOINT_DIR_KEYS) is not None
-    has_savepoint_dir = first_set(conf, SAVEPOINT_DIR_KEYS) is not None
+    has_checkpoint_dir = not config_known or first_set(conf, CHECKPOINT_DIR_KEYS) is not None
+    has_savepoint_dir = not config_known or first_set(conf, SAVEPOINT_DIR_KEYS) is not None
     if job.jar_uri is not None and not job.jar_uri.strip():
         yield FieldError(
             f"{path}.jarURI", "must not be empty; leave it out if the job's jar is on the classpath"

@@ -148,3 +148,29 @@ def test_console_script_is_installed():
     result = subprocess.run([sys.executable, "-m", "controller.main", "--help"],
                             capture_output=True, text=True, check=True)
     assert "validate" in result.stdout and "crds" in result.stdout
+
+
+def test_session_job_is_checked_against_its_session_cluster_in_the_same_input(tmp_path, capsys):
+    cluster = textwrap.dedent("""\
+        apiVersion: flink.apache.org/v1beta1
+        kind: FlinkDeployment
+        metadata: {name: shared, namespace: jobs}
+        spec: {image: "flink:2.1", flinkVersion: v2_1, serviceAccount: flink}
+        ---
+        apiVersion: flink.apache.org/v1beta1
+        kind: FlinkSessionJob
+        metadata: {name: j, namespace: jobs}
+        spec:
+          deploymentName: shared
+          job: {jarURI: "https://artifacts.example.com/j.jar", parallelism: 1,
+                upgradeMode: savepoint}
+        """)
+    (tmp_path / "both.yaml").write_text(cluster)
+    code, out, _ = run(capsys, "validate", "-f", str(tmp_path / "both.yaml"))
+    assert code == 1
+    assert "jobs/j: spec.job.upgradeMode: \"savepoint\" needs a checkpoint directory" in out
+    (tmp_path / "both.yaml").write_text(cluster.replace(
+        "serviceAccount: flink}",
+        "serviceAccount: flink, flinkConfiguration: {state.checkpoints.dir: file:///c, "
+        "state.savepoints.dir: file:///s}}"))
+    assert run(capsys, "validate", "-f", str(tmp_path / "both.yaml"))[0] == 0

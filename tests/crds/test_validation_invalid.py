@@ -183,8 +183,6 @@ CASES = [
      "spec.job.jarURI", 'scheme "http" is not allowed'),
     ("session-job-loopback-host", J(spec__job__jarURI="https://127.0.0.1/a.jar"),
      "spec.job.jarURI", "loopback"),
-    ("session-job-savepoint-without-dir", J(spec__job__upgradeMode="savepoint"),
-     "spec.job.upgradeMode", "savepoint directory"),
     ("wrong-api-version", with_changes(VALID_DEPLOYMENT, {"apiVersion": "flink.apache.org/v1"}),
      "apiVersion", "flink.apache.org/v1beta1"),
 ]
@@ -257,6 +255,17 @@ def test_session_job_checks_rules_against_the_session_cluster_config():
     session = FlinkDeployment.model_validate(D(spec__job=None))
     manifest = J(spec__job__upgradeMode="savepoint")
     assert validate(manifest, ValidationContext(session=session)) == []
+
+
+def test_session_job_state_rules_use_the_session_cluster_config_when_known():
+    from crds.deployment import FlinkDeployment
+
+    manifest = J(spec__job__upgradeMode="savepoint")
+    # Unknown cluster: upstream cannot check, and neither do we.
+    assert validate(manifest) == []
+    bare = FlinkDeployment.model_validate(D(spec__job=None, spec__flinkConfiguration={}))
+    errors = validate(manifest, ValidationContext(session=bare))
+    assert {(e.path, "directory" in e.message) for e in errors} == {("spec.job.upgradeMode", True)}
 
 
 def test_operator_config_may_allow_more_jar_schemes():
