@@ -38,7 +38,8 @@ def test_stale_files_are_detected(tmp_path):
     path = tmp_path / generate.KINDS[0].filename
     path.write_text(path.read_text().replace("flinkdep", "fdep"))
     diffs = generate.stale(tmp_path)
-    assert len(diffs) == 1 and "-    - fdep" in diffs[0]
+    assert len(diffs) == 1
+    assert "-    - fdep" in diffs[0]
 
 
 def test_names_short_names_and_categories():
@@ -79,52 +80,97 @@ def test_printer_columns(kind):
 
 # Field paths of upstream's API (reference/upstream-api.md §2-§4): each must exist in our schema.
 UPSTREAM_DEPLOYMENT_PATHS = [
-    "spec.image", "spec.imagePullPolicy", "spec.serviceAccount", "spec.flinkVersion",
-    "spec.ingress.template", "spec.ingress.className", "spec.ingress.annotations",
-    "spec.ingress.labels", "spec.ingress.tls[].hosts", "spec.ingress.tls[].secretName",
-    "spec.podTemplate.spec.containers[].image", "spec.jobManager.resource.cpu",
-    "spec.jobManager.resource.memory", "spec.jobManager.resource.ephemeralStorage",
-    "spec.jobManager.resources.requests", "spec.jobManager.resources.limits",
-    "spec.jobManager.resources.claims[].name", "spec.jobManager.replicas",
-    "spec.jobManager.podTemplate.metadata.labels", "spec.taskManager.resource.memory",
-    "spec.taskManager.replicas", "spec.taskManager.podTemplate.spec.volumes[].name",
-    "spec.job.jarURI", "spec.job.parallelism", "spec.job.entryClass", "spec.job.args",
-    "spec.job.state", "spec.job.savepointTriggerNonce", "spec.job.initialSavepointPath",
-    "spec.job.upgradeMode", "spec.job.allowNonRestoredState", "spec.job.checkpointTriggerNonce",
-    "spec.job.savepointRedeployNonce", "spec.job.autoscalerResetNonce",
-    "spec.flinkConfiguration", "spec.logConfiguration", "spec.restartNonce", "spec.mode",
-    "status.jobStatus.jobName", "status.jobStatus.jobId", "status.jobStatus.state",
-    "status.jobStatus.startTime", "status.jobStatus.updateTime",
+    "spec.image",
+    "spec.imagePullPolicy",
+    "spec.serviceAccount",
+    "spec.flinkVersion",
+    "spec.ingress.template",
+    "spec.ingress.className",
+    "spec.ingress.annotations",
+    "spec.ingress.labels",
+    "spec.ingress.tls[].hosts",
+    "spec.ingress.tls[].secretName",
+    "spec.podTemplate.spec.containers[].image",
+    "spec.jobManager.resource.cpu",
+    "spec.jobManager.resource.memory",
+    "spec.jobManager.resource.ephemeralStorage",
+    "spec.jobManager.resources.requests",
+    "spec.jobManager.resources.limits",
+    "spec.jobManager.resources.claims[].name",
+    "spec.jobManager.replicas",
+    "spec.jobManager.podTemplate.metadata.labels",
+    "spec.taskManager.resource.memory",
+    "spec.taskManager.replicas",
+    "spec.taskManager.podTemplate.spec.volumes[].name",
+    "spec.job.jarURI",
+    "spec.job.parallelism",
+    "spec.job.entryClass",
+    "spec.job.args",
+    "spec.job.state",
+    "spec.job.savepointTriggerNonce",
+    "spec.job.initialSavepointPath",
+    "spec.job.upgradeMode",
+    "spec.job.allowNonRestoredState",
+    "spec.job.checkpointTriggerNonce",
+    "spec.job.savepointRedeployNonce",
+    "spec.job.autoscalerResetNonce",
+    "spec.flinkConfiguration",
+    "spec.logConfiguration",
+    "spec.restartNonce",
+    "spec.mode",
+    "status.jobStatus.jobName",
+    "status.jobStatus.jobId",
+    "status.jobStatus.state",
+    "status.jobStatus.startTime",
+    "status.jobStatus.updateTime",
     "status.jobStatus.upgradeSavepointPath",
     "status.jobStatus.savepointInfo.lastSavepoint.location",
     "status.jobStatus.savepointInfo.lastSavepoint.timeStamp",
     "status.jobStatus.savepointInfo.lastSavepoint.triggerType",
     "status.jobStatus.savepointInfo.lastSavepoint.formatType",
     "status.jobStatus.savepointInfo.lastSavepoint.triggerNonce",
-    "status.jobStatus.savepointInfo.triggerId", "status.jobStatus.savepointInfo.triggerTimestamp",
-    "status.jobStatus.savepointInfo.triggerType", "status.jobStatus.savepointInfo.formatType",
+    "status.jobStatus.savepointInfo.triggerId",
+    "status.jobStatus.savepointInfo.triggerTimestamp",
+    "status.jobStatus.savepointInfo.triggerType",
+    "status.jobStatus.savepointInfo.formatType",
     "status.jobStatus.savepointInfo.savepointHistory[].location",
     "status.jobStatus.savepointInfo.lastPeriodicSavepointTimestamp",
     "status.jobStatus.checkpointInfo.lastCheckpoint.timeStamp",
     "status.jobStatus.checkpointInfo.lastPeriodicCheckpointTimestamp",
-    "status.error", "status.clusterInfo", "status.jobManagerDeploymentStatus",
+    "status.error",
+    "status.clusterInfo",
+    "status.jobManagerDeploymentStatus",
     "status.reconciliationStatus.reconciliationTimestamp",
-    "status.reconciliationStatus.lastReconciledSpec", "status.reconciliationStatus.lastStableSpec",
-    "status.reconciliationStatus.state", "status.taskManager.labelSelector",
-    "status.taskManager.replicas", "status.lifecycleState", "status.observedGeneration",
-    "status.conditions[].type", "status.conditions[].lastTransitionTime",
+    "status.reconciliationStatus.lastReconciledSpec",
+    "status.reconciliationStatus.lastStableSpec",
+    "status.reconciliationStatus.state",
+    "status.taskManager.labelSelector",
+    "status.taskManager.replicas",
+    "status.lifecycleState",
+    "status.observedGeneration",
+    "status.conditions[].type",
+    "status.conditions[].lastTransitionTime",
 ]
 UPSTREAM_SESSION_JOB_PATHS = [
-    "spec.deploymentName", "spec.job.jarURI", "spec.restartNonce", "spec.flinkConfiguration",
-    "status.jobStatus.state", "status.error", "status.reconciliationStatus.lastReconciledSpec",
-    "status.lifecycleState", "status.observedGeneration",
+    "spec.deploymentName",
+    "spec.job.jarURI",
+    "spec.restartNonce",
+    "spec.flinkConfiguration",
+    "status.jobStatus.state",
+    "status.error",
+    "status.reconciliationStatus.lastReconciledSpec",
+    "status.lifecycleState",
+    "status.observedGeneration",
 ]
 
 
-@pytest.mark.parametrize(("kind", "paths"), [
-    ("FlinkDeployment", UPSTREAM_DEPLOYMENT_PATHS),
-    ("FlinkSessionJob", UPSTREAM_SESSION_JOB_PATHS),
-])
+@pytest.mark.parametrize(
+    ("kind", "paths"),
+    [
+        ("FlinkDeployment", UPSTREAM_DEPLOYMENT_PATHS),
+        ("FlinkSessionJob", UPSTREAM_SESSION_JOB_PATHS),
+    ],
+)
 def test_every_upstream_field_is_in_the_schema(kind, paths):
     present = {path.lstrip(".") for path, _ in walk(schema_of(kind))}
     missing = [path for path in paths if path not in present]
@@ -134,8 +180,11 @@ def test_every_upstream_field_is_in_the_schema(kind, paths):
 def test_enum_values_as_upstream():
     spec = schema_of("FlinkDeployment")["properties"]["spec"]["properties"]
     assert spec["mode"]["enum"] == ["native", "standalone"]
-    assert spec["job"]["properties"]["upgradeMode"]["enum"] == ["stateless", "savepoint",
-                                                                "last-state"]
+    assert spec["job"]["properties"]["upgradeMode"]["enum"] == [
+        "stateless",
+        "savepoint",
+        "last-state",
+    ]
     assert spec["job"]["properties"]["state"]["enum"] == ["running", "suspended"]
     status = schema_of("FlinkDeployment")["properties"]["status"]["properties"]
     assert len(status["jobStatus"]["properties"]["state"]["enum"]) == 11
@@ -143,8 +192,11 @@ def test_enum_values_as_upstream():
 
 @pytest.mark.parametrize("kind", ["FlinkDeployment", "FlinkSessionJob"])
 def test_preserve_unknown_fields_only_where_upstream_has_free_form_maps(kind):
-    free_form = {path for path, node in walk(schema_of(kind))
-                 if node.get("x-kubernetes-preserve-unknown-fields")}
+    free_form = {
+        path
+        for path, node in walk(schema_of(kind))
+        if node.get("x-kubernetes-preserve-unknown-fields")
+    }
     ours = {path for path in free_form if "podTemplate" not in path}
     assert ours == {".spec.flinkConfiguration"}
     # Inside the Pod schema, only Kubernetes' own free-form field (managedFields[].fieldsV1).
@@ -153,8 +205,11 @@ def test_preserve_unknown_fields_only_where_upstream_has_free_form_maps(kind):
 
 @pytest.mark.parametrize("kind", ["FlinkDeployment", "FlinkSessionJob"])
 def test_every_object_node_has_a_type(kind):
-    untyped = [path for path, node in walk(schema_of(kind))
-               if not node.get("type") and not node.get("x-kubernetes-int-or-string")]
+    untyped = [
+        path
+        for path, node in walk(schema_of(kind))
+        if not node.get("type") and not node.get("x-kubernetes-int-or-string")
+    ]
     assert untyped == []
 
 

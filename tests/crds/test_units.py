@@ -10,12 +10,22 @@ from crds.units import is_quartz_cron, parse_duration, parse_memory, parse_quant
 MIB = 1 << 20
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("2048m", 2048 * MIB), ("2g", 2048 * MIB), ("512 mb", 512 * MIB), ("1024", 1024),
-    ("1G", 1024 * MIB), ("2Gi", 2048 * MIB), ("1500Mi", 1500 * MIB),
-    # Flink syntax wins where both apply: Flink reads "2G" as 2 GiB, not 2 * 10^9 bytes.
-    ("2G", 2048 * MIB), ("3k", 3072), ("2e3", 2000),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2048m", 2048 * MIB),
+        ("2g", 2048 * MIB),
+        ("512 mb", 512 * MIB),
+        ("1024", 1024),
+        ("1G", 1024 * MIB),
+        ("2Gi", 2048 * MIB),
+        ("1500Mi", 1500 * MIB),
+        # Flink syntax wins where both apply: Flink reads "2G" as 2 GiB, not 2 * 10^9 bytes.
+        ("2G", 2048 * MIB),
+        ("3k", 3072),
+        ("2e3", 2000),
+    ],
+)
 def test_memory_uses_flink_syntax_then_kubernetes_quantities(text, expected):
     assert parse_memory(text) == expected
 
@@ -26,18 +36,32 @@ def test_memory_rejects_nonsense(text):
         parse_memory(text)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("500m", Decimal("0.5")), ("1", Decimal(1)), (2, Decimal(2)), ("1.5", Decimal("1.5")),
-    ("1e3", Decimal(1000)), ("1Ki", Decimal(1024)),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("500m", Decimal("0.5")),
+        ("1", Decimal(1)),
+        (2, Decimal(2)),
+        ("1.5", Decimal("1.5")),
+        ("1e3", Decimal(1000)),
+        ("1Ki", Decimal(1024)),
+    ],
+)
 def test_quantities(text, expected):
     assert parse_quantity(text) == expected
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("6h", timedelta(hours=6)), ("10 min", timedelta(minutes=10)), ("30s", timedelta(seconds=30)),
-    ("500", timedelta(milliseconds=500)), ("1d", timedelta(days=1)), ("48 hours", timedelta(hours=48)),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("6h", timedelta(hours=6)),
+        ("10 min", timedelta(minutes=10)),
+        ("30s", timedelta(seconds=30)),
+        ("500", timedelta(milliseconds=500)),
+        ("1d", timedelta(days=1)),
+        ("48 hours", timedelta(hours=48)),
+    ],
+)
 def test_durations(text, expected):
     assert parse_duration(text) == expected
 
