@@ -15,7 +15,8 @@ import yaml
 from pydantic import ValidationError
 
 from controller.manifests import Document, read_documents
-from crds.config import flatten_config, merged
+from crds.common import JobManagerSpec, TaskManagerSpec
+from crds.config import TASK_SLOTS_KEY, flatten_config, merged
 from crds.defaults import DEFAULT_FLINK_CONFIG
 from crds.deployment import FlinkDeployment
 from crds.sessionjob import FlinkSessionJob
@@ -106,38 +107,46 @@ def run_inspect(targets: list[str], *, out: TextIO) -> int:
 def _row(document: Document) -> tuple[str, ...]:
     content = document.content or {}
     if document.kind == "FlinkSessionJob":
-        job = FlinkSessionJob.model_validate(content).spec
-        target = f"session:{job.deployment_name}"
-        jspec = job.job
+        session_job = FlinkSessionJob.model_validate(content).spec
+        job = session_job.job
         return (
             document.ref,
             "FlinkSessionJob",
-            target,
+            f"session:{session_job.deployment_name}",
             "-",
-            jspec.upgrade_mode.value if jspec else "-",
-            str(jspec.parallelism) if jspec else "-",
+            job.upgrade_mode.value if job else "-",
+            str(job.parallelism) if job else "-",
             "-",
             "-",
         )
     spec = FlinkDeployment.model_validate(content).spec
-    cluster = (
-        "application" if spec.is_application else "session"
-    ) + f"/{spec.effective_mode.value}"
-    jm = (
-        spec.job_manager.resource.memory if spec.job_manager and spec.job_manager.resource else None
-    )
-    tm = (
-        spec.task_manager.resource.memory
-        if spec.task_manager and spec.task_manager.resource
-        else None
-    )
+    cluster = "application" if spec.is_application else "session"
+    parallelism = "-"
+    if spec.job is not None:
+        parallelism = str(spec.job.parallelism)
+        if spec.task_manager and spec.task_manager.replicas is not None:
+            slots = merged(DEFAULT_FLINK_CONFIG, spec.flink_configuration).get(TASK_SLOTS_KEY, "1")
+            parallelism = f"{spec.task_manager.replicas}x{slots} slots"
     return (
         document.ref,
         "FlinkDeployment",
-        cluster,
+        f"{cluster}/{spec.effective_mode.value}",
         spec.flink_version.value if spec.flink_version else "?",
         spec.job.upgrade_mode.value if spec.job else "-",
-        str(spec.job.parallelism) if spec.job else "-",
-        jm or "default",
-        tm or "default",
+        parallelism,
+        _memory(spec.job_manager),
+        _memory(spec.task_manager),
     )
+
+
+def _memory(process: JobManagerSpec | TaskManagerSpec | None) -> str:
+    """Memory of a JobManager or TaskManager as the manifest states it."""
+    if process is None:
+        return "default"
+    if process.resource is not None and process.resource.memory:
+        return process.resource.memory
+    if process.resources is not None:
+        for group in (process.resources.requests, process.resources.limits):
+            if group and "memory" in group:
+                return str(group["memory"])
+    return "default"
