@@ -49,7 +49,7 @@ test-all: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/flinkop crds generate --check
 	$(BIN)/flinkop validate -f examples/
-	$(BIN)/flinkop describe -f examples/
+	$(BIN)/flinkop inspect -f examples/
 
 check: lint check-crds test
 

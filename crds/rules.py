@@ -450,9 +450,9 @@ def _session_jar(jar_uri: str | None, conf: Mapping[str, str]) -> Iterator[Field
         yield FieldError(path, "required: the URI of the job jar, for example https://...")
         return
     parts = urlsplit(jar_uri)
-    allowed = [
-        s.strip().lower() for s in conf.get(ALLOWED_SCHEMES_KEY, DEFAULT_ALLOWED_SCHEMES).split(",")
-    ]
+    # Flink list options are separated by ";", upstream's documentation says ","; take both.
+    listed = re.split(r"[,;]", conf.get(ALLOWED_SCHEMES_KEY, DEFAULT_ALLOWED_SCHEMES))
+    allowed = [scheme.strip().lower() for scheme in listed if scheme.strip()]
     scheme = parts.scheme.lower()
     if scheme not in allowed:
         yield FieldError(

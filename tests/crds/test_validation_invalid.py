@@ -458,8 +458,9 @@ def test_session_job_state_rules_use_the_session_cluster_config_when_known():
 
 def test_operator_config_may_allow_more_jar_schemes():
     manifest = J(spec__job__jarURI="http://artifacts.example.com/a.jar")
-    config = {"kubernetes.operator.user.artifacts.allowed-schemes": "https,http"}
-    assert validate(manifest, ValidationContext(operator_config=config)) == []
+    for listed in ("https,http", "https;http"):
+        config = {"kubernetes.operator.user.artifacts.allowed-schemes": listed}
+        assert validate(manifest, ValidationContext(operator_config=config)) == []
 
 
 def test_every_error_is_reported_not_just_the_first():
