@@ -1,0 +1,1 @@
+"""The Kubernetes API server emulator: storage, watch, REST and CRD machinery."""
