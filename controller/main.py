@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -55,6 +56,13 @@ def _parser() -> argparse.ArgumentParser:
 
     inspect = commands.add_parser("inspect", help="summarise what manifests would deploy")
     _add_files(inspect)
+
+    sandbox = commands.add_parser(
+        "sandbox",
+        help="the local playground: a Kubernetes emulator (see `flinkop sandbox -h`)",
+        add_help=False,
+    )
+    sandbox.add_argument("args", nargs=argparse.REMAINDER)
     return parser
 
 
@@ -82,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "crds":
         return _crds(args)
+    if args.command == "sandbox":
+        return _sandbox(args.args)
     from controller import offline
 
     if args.command == "validate":
@@ -93,6 +103,13 @@ def _dispatch(args: argparse.Namespace) -> int:
             out=sys.stdout,
         )
     return offline.run_inspect(args.filename, out=sys.stdout)
+
+
+def _sandbox(args: list[str]) -> NoReturn:
+    """Run the sandbox as its own program: the operator meets it only over the wire."""
+    import os
+
+    os.execv(sys.executable, [sys.executable, "-m", "sandbox", *args])
 
 
 def _crds(args: argparse.Namespace) -> int:
