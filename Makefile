@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_FAST := -m "not integration and not e2e and not crash"
 
-.PHONY: setup lock fmt lint crds check-crds test test-all demo check clean
+.PHONY: setup lock fmt lint crds check-crds test test-integration test-all bench demo check clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -43,8 +43,16 @@ check-crds: $(STAMP)
 test: $(STAMP)
 	$(BIN)/pytest $(PYTEST_FAST) $(PYTEST_ARGS)
 
+# Real clients (kubectl, the kubernetes client, Flink's native client) against the sandbox.
+# Downloads a Flink distribution once into ~/.cache/flinkop (override with FLINKOP_CACHE).
+test-integration: $(STAMP)
+	$(BIN)/pytest -m integration $(PYTEST_ARGS)
+
 test-all: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python bench/apiserver.py
 
 demo: $(STAMP)
 	$(BIN)/flinkop crds generate --check
