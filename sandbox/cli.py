@@ -42,7 +42,7 @@ class _JsonFormatter(logging.Formatter):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m sandbox", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="flinkop sandbox", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     api = commands.add_parser("apiserver", help="run the Kubernetes API server emulator")
     api.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
