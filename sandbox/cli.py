@@ -1,10 +1,12 @@
-"""`python -m sandbox ...`: the sandbox's command line (the API server emulator for now).
+"""`python -m sandbox ...`: the sandbox's command line (the API server emulator, controllers).
 
 `python -m sandbox apiserver --port 0 --data-dir D --kubeconfig F [--tls] [--token T]`
 runs the emulator until SIGINT or SIGTERM, then saves the store and exits 0. Once it
 listens it writes one JSON line to stdout, `{"url": ..., "port": ..., "kubeconfig": ...}`,
 which is what a parent process (the operator's `flinkop sandbox`) waits for; logs go to
-stderr as JSON lines. This is a process entry point: the only place that configures logging.
+stderr as JSON lines. `python -m sandbox controllers --kubeconfig F` runs the workload
+controllers (Deployment, ReplicaSet, Endpoints) against that server until SIGINT or SIGTERM.
+This is a process entry point: the only place that configures logging.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 from sandbox.apiserver.config import ServerConfig
 from sandbox.apiserver.faults import FaultPolicy
 from sandbox.apiserver.server import ApiServer
+from sandbox.controllers.manager import run_from_kubeconfig
 
 _RECORD_FIELDS = frozenset(vars(logging.makeLogRecord({})))
 
@@ -58,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     api.add_argument("--faults", help="initial fault policy, JSON text or @file")
     api.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    ctl = commands.add_parser("controllers", help="run the workload controllers against a server")
+    ctl.add_argument("--kubeconfig", type=Path, required=True, help="the API server to manage")
+    ctl.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     return parser
 
 
@@ -105,11 +111,22 @@ async def _serve(config: ServerConfig, faults: FaultPolicy | None) -> None:
         await server.stop()
 
 
+async def _run_controllers(kubeconfig: Path) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await run_from_kubeconfig(kubeconfig, stop=stop)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_JsonFormatter())
     logging.basicConfig(level=args.log_level.upper(), handlers=[handler], force=True)
+    if args.command == "controllers":
+        asyncio.run(_run_controllers(args.kubeconfig))
+        return 0
     try:
         faults = _fault_policy(args.faults)
     except (ValueError, OSError) as exc:
