@@ -114,20 +114,36 @@ def _go_type(schema: Schema) -> str:
     return "interface {}"
 
 
-def _fits(value: Any, types: set[str]) -> bool:
+_ALLOWED: Final = {
+    "string": frozenset({"string"}),
+    "bool": frozenset({"boolean"}),
+    "number": frozenset({"integer", "number"}),
+    "array": frozenset({"array"}),
+    "object": frozenset({"object"}),
+}
+
+
+def _fits(value: Any, types: set[str] | frozenset[str]) -> bool:
     if value is None or not types:
         return True
     kind = _json_kind(value)
-    allowed = {
-        "string": {"string"},
-        "bool": {"boolean"},
-        "number": {"integer", "number"},
-        "array": {"array"},
-        "object": {"object"},
-    }[kind]
     if kind == "number" and types == {"integer"} and not float(value).is_integer():
         return False
-    return bool(allowed & types)
+    return not _ALLOWED[kind].isdisjoint(types)
+
+
+# What the walk needs of a node, by the node's identity: its `$ref` name, the node it
+# resolves to and that node's JSON types (definitions are static, so this never changes).
+_NODES: dict[int, tuple[Schema, str, Schema, frozenset[str]]] = {}
+
+
+def _node(schema: Schema) -> tuple[str, Schema, frozenset[str]]:
+    cached = _NODES.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        resolved = _resolve(schema)
+        cached = (schema, _resolve_name(schema), resolved, frozenset(_types(resolved)))
+        _NODES[id(schema)] = cached
+    return cached[1], cached[2], cached[3]
 
 
 def _join(path: str, name: str) -> str:
@@ -147,9 +163,7 @@ class _Walker:
         to the value's own type for the value's fields.
         """
         original = schema
-        ref = _resolve_name(schema)
-        schema = _resolve(schema)
-        types = _types(schema)
+        ref, schema, types = _node(schema)
         if not _fits(value, types):
             literal = "" if _json_kind(value) != "number" or types != {"integer"} else f" {value}"
             raise DecodeError(
@@ -199,7 +213,7 @@ class _Walker:
 
 
 def _is_quantity(schema: Schema) -> bool:
-    return _resolve_name(schema) == QUANTITY
+    return _node(schema)[0] == QUANTITY
 
 
 def _quantity(value: Any) -> Any:

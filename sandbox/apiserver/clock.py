@@ -7,6 +7,7 @@ object takes a `Clock`, so tests can pin or advance time instead of sleeping.
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, timedelta
 
 
@@ -31,8 +32,21 @@ class FrozenClock(Clock):
 
 
 def rfc3339(moment: datetime) -> str:
-    """`metav1.Time` text: `2025-01-02T03:04:05Z`."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """`metav1.Time` text: `2025-01-02T03:04:05Z`.
+
+    Every write stamps the current time, and formatting costs more than the rest of a
+    timestamp's handling, so the text of the last second formatted is kept.
+    """
+    second = math.floor(moment.timestamp())
+    last = _LAST_SECOND[0]
+    if last[0] == second:
+        return last[1]
+    text = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    _LAST_SECOND[0] = (second, text)
+    return text
+
+
+_LAST_SECOND: list[tuple[int | None, str]] = [(None, "")]
 
 
 def rfc3339_micro(moment: datetime) -> str:

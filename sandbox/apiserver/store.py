@@ -55,7 +55,11 @@ class Event:
     object: Object
     previous: Object | None = None
     cache: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
-    """Serialised forms of `object` by encoding, filled lazily by watch streams."""
+    """Serialised forms of `object` by encoding, filled lazily by watch streams and responses.
+
+    For ADDED and MODIFIED events this is the dict `Store.encoded` fills for the object
+    while it is the stored state, so the write's response and its watchers encode it once.
+    """
 
 
 Listener = Callable[[Event], None]
@@ -275,6 +279,8 @@ class Store:
         self._index(key, obj, previous=previous, deleted=kind is EventType.DELETED)
         namespace, name = _identity(obj)
         event = Event(kind, key, namespace, name, self._rv, obj, previous)
+        if kind is not EventType.DELETED:
+            self._encoded[id(obj)] = (obj, event.cache)
         if len(self._history) == self._history.maxlen:
             self._evicted_rv = self._history[0].resource_version
         self._history.append(event)

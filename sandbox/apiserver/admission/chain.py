@@ -206,6 +206,9 @@ class AdmissionChain:
         options: Mapping[str, Any] | None = None,
     ) -> AdmissionResult:
         """The mutating webhooks only (arguments as for `admit_with_warnings`)."""
+        if not self._webhook_configs()[0]:
+            _last_warnings.set(())  # no configuration: nothing to call (the common case)
+            return AdmissionResult(obj)
         attrs = request_attributes(
             operation=operation,
             kind=kind,
@@ -237,6 +240,9 @@ class AdmissionChain:
         options: Mapping[str, Any] | None = None,
     ) -> AdmissionResult:
         """The validating webhooks only (arguments as for `admit_with_warnings`)."""
+        if not self._webhook_configs()[1]:
+            _last_warnings.set(())  # no configuration: nothing to call (the common case)
+            return AdmissionResult(obj)
         attrs = request_attributes(
             operation=operation,
             kind=kind,

@@ -46,8 +46,8 @@ from sandbox.apiserver.patch.managed import (
 from sandbox.apiserver.patch.merge import compare
 from sandbox.apiserver.patch.schema import FieldSchema
 from sandbox.apiserver.patch.typed import to_field_set, validate
-from sandbox.apiserver.patch.zero import zero_object
-from sandbox.apiserver.schema.gojson import go_json
+from sandbox.apiserver.patch.zero import shared_zero_object
+from sandbox.apiserver.schema.gojson import copy_json, go_json
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 _KUBECTL = "kubectl"
@@ -124,14 +124,14 @@ def record_update(
     now: str,
 ) -> dict[str, Any]:
     """`new` with the managedFields of an Update by `manager` (old None: a create)."""
-    obj = copy.deepcopy(new)
+    obj: dict[str, Any] = copy_json(new)
     managed = _decode_live_or_new(old, new, subresource=subresource)
     _without_managed_in_place(obj)
     if not managed.fields and old is not None and _uid(old):
         return obj
     api_version = str(new.get("apiVersion") or (old or {}).get("apiVersion") or "")
     request = _Request(schema, subresource, now, api_version)
-    before = _without_managed(old) if old is not None else zero_object(schema)
+    before = old if old is not None else shared_zero_object(schema)
     managed = _record(request, before, new=obj, managed=managed, manager=manager)
     _store(obj, managed)
     return obj
@@ -153,7 +153,11 @@ def _apply(
     current = _without_managed(live)
     if not managed.fields:
         managed = _record(
-            request, zero_object(schema), new=current, managed=managed, manager=_BEFORE_FIRST_APPLY
+            request,
+            shared_zero_object(schema),
+            new=current,
+            managed=managed,
+            manager=_BEFORE_FIRST_APPLY,
         )
     ident = ManagerId.of(
         manager=manager or "unknown",
@@ -205,8 +209,8 @@ def _record(
         subresource=request.subresource,
     )
     owners = updater.update(
-        _without_managed(old) if isinstance(old, dict) else old,
-        _without_managed(new),
+        _managed_hidden(old) if isinstance(old, dict) else old,
+        _managed_hidden(new),
         schema=request.schema,
         owners=dict(managed.fields),
         writer=_CURRENT,
@@ -348,10 +352,18 @@ def _uid(obj: Mapping[str, Any]) -> str:
 
 
 def _without_managed(obj: Any) -> Any:
-    out = copy.deepcopy(obj)
+    out = copy_json(obj)
     if isinstance(out, dict):
         _without_managed_in_place(out)
     return out
+
+
+def _managed_hidden(obj: dict[str, Any]) -> dict[str, Any]:
+    """`obj` seen without managedFields, sharing everything else: only for reading."""
+    metadata = obj.get("metadata")
+    if not isinstance(metadata, dict) or "managedFields" not in metadata:
+        return obj
+    return {**obj, "metadata": {k: v for k, v in metadata.items() if k != "managedFields"}}
 
 
 def _without_managed_in_place(obj: dict[str, Any]) -> None:

@@ -87,15 +87,31 @@ def _to_string(value: Any) -> str:
 
 @dataclass(frozen=True, slots=True)
 class PathElement:
-    """One step of a path: kind "f" (field), "k" (key), "v" (set value) or "i" (index)."""
+    """One step of a path: kind "f" (field), "k" (key), "v" (set value) or "i" (index).
+
+    Field sets hash their paths over and over, so an element keeps its hash; field-name
+    elements, by far the most common, are shared (they are immutable).
+    """
 
     kind: str
     data: Any
     order: tuple[Any, ...] = field(compare=False, hash=False, repr=False, default=())
+    _hash: int = field(init=False, compare=False, hash=False, repr=False, default=0)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.kind, self.data)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     @staticmethod
     def field_name(name: str) -> PathElement:
-        return PathElement("f", name, (0, name))
+        element = _FIELD_NAMES.get(name)
+        if element is None:
+            element = PathElement("f", name, (0, name))
+            if len(_FIELD_NAMES) < _FIELD_NAMES_KEPT:
+                _FIELD_NAMES[name] = element
+        return element
 
     @staticmethod
     def key(fields: Iterable[tuple[str, Any]]) -> PathElement:
@@ -156,16 +172,22 @@ class PathElement:
 
 Path = tuple[PathElement, ...]
 
+# Shared field-name elements, bounded: map keys (labels, data) are field names too.
+_FIELD_NAMES: dict[str, PathElement] = {}
+_FIELD_NAMES_KEPT = 50_000
+
 
 def path_string(path: Path) -> str:
     """How Go prints a path: `.spec.containers[name="nginx"].image`."""
     return "".join(str(pe) for pe in path)
 
 
-@dataclass
 class _Node:
-    members: set[PathElement] = field(default_factory=set)
-    children: dict[PathElement, _Node] = field(default_factory=dict)
+    __slots__ = ("children", "members")
+
+    def __init__(self) -> None:
+        self.members: set[PathElement] = set()
+        self.children: dict[PathElement, _Node] = {}
 
 
 def _tree(paths: Iterable[Path]) -> _Node:
@@ -190,14 +212,27 @@ class FieldSet:
     def __init__(self, paths: Iterable[Path] = ()) -> None:
         self.paths: frozenset[Path] = frozenset(p for p in paths if p)
 
+    @staticmethod
+    def of_nonempty(paths: frozenset[Path]) -> FieldSet:
+        """A set of paths already known to hold no empty path (no filtering pass)."""
+        out = FieldSet.__new__(FieldSet)
+        out.paths = paths
+        return out
+
     def __or__(self, other: FieldSet) -> FieldSet:
-        return FieldSet(self.paths | other.paths)
+        if not other.paths:
+            return self
+        if not self.paths:
+            return other
+        return FieldSet.of_nonempty(self.paths | other.paths)
 
     def __and__(self, other: FieldSet) -> FieldSet:
-        return FieldSet(self.paths & other.paths)
+        return FieldSet.of_nonempty(self.paths & other.paths)
 
     def __sub__(self, other: FieldSet) -> FieldSet:
-        return FieldSet(self.paths - other.paths)
+        if not other.paths or not self.paths:
+            return self
+        return FieldSet.of_nonempty(self.paths - other.paths)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, FieldSet) and self.paths == other.paths
@@ -221,8 +256,10 @@ class FieldSet:
         """Drop every path that is in `other` or lies below a path in `other`."""
         if not other:
             return self
-        return FieldSet(
-            p for p in self.paths if not any(p[:i] in other.paths for i in range(1, len(p) + 1))
+        return FieldSet.of_nonempty(
+            frozenset(
+                p for p in self.paths if not any(p[:i] in other.paths for i in range(1, len(p) + 1))
+            )
         )
 
     def with_prefix(self, pe: PathElement) -> FieldSet:

@@ -33,7 +33,14 @@ class Comparison:
 
     def sets(self) -> tuple[FieldSet, FieldSet, FieldSet]:
         """(added, modified, removed) as field sets."""
-        return FieldSet(self.added), FieldSet(self.modified), FieldSet(self.removed)
+        return _field_set(self.added), _field_set(self.modified), _field_set(self.removed)
+
+
+def _field_set(paths: set[Path]) -> FieldSet:
+    return FieldSet(paths) if () in paths else FieldSet.of_nonempty(frozenset(paths))
+
+
+_CONTAINERS = (dict, list)
 
 
 def _sub(schema: FieldSchema, name: str) -> FieldSchema:
@@ -81,6 +88,9 @@ def compare(old: Any, new: Any, *, schema: FieldSchema) -> Comparison:
 
 
 def _compare(left: Any, right: Any, *, schema: FieldSchema, path: Path, out: Comparison) -> None:
+    if not isinstance(left, _CONTAINERS) and not isinstance(right, _CONTAINERS):
+        _compare_leaves(left, right, path=path, out=out)
+        return
     leaf = False
     for kind in _facets(schema, left, right=right):
         leaf = _leaf_kind(kind, schema, left=left, right=right)
@@ -106,17 +116,26 @@ def _compare(left: Any, right: Any, *, schema: FieldSchema, path: Path, out: Com
             out.removed.add(path)
 
 
+def _compare_leaves(left: Any, right: Any, *, path: Path, out: Comparison) -> None:
+    """Neither side is a map or a list: whatever the schema, the pair is one leaf."""
+    if left is ABSENT:
+        out.added.add(path)
+    elif right is ABSENT:
+        out.removed.add(path)
+    elif not json_equal(left, right):
+        out.modified.add(path)
+
+
 def _compare_maps(
     left: dict[str, Any], right: dict[str, Any], *, schema: FieldSchema, path: Path, out: Comparison
 ) -> None:
     for name in [*left, *(k for k in right if k not in left)]:
-        _compare(
-            left.get(name, ABSENT),
-            right.get(name, ABSENT),
-            schema=_sub(schema, name),
-            path=(*path, PathElement.field_name(name)),
-            out=out,
-        )
+        old, new = left.get(name, ABSENT), right.get(name, ABSENT)
+        here = (*path, PathElement.field_name(name))
+        if not isinstance(old, _CONTAINERS) and not isinstance(new, _CONTAINERS):
+            _compare_leaves(old, new, path=here, out=out)
+        else:
+            _compare(old, new, schema=_sub(schema, name), path=here, out=out)
 
 
 def _group(items: list[Any], schema: FieldSchema) -> dict[PathElement, list[Any]]:

@@ -15,6 +15,7 @@ version per kind, so no conversion between versions is needed.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from sandbox.apiserver.patch.fieldpaths import FieldSet, Path, PathElement
@@ -25,6 +26,7 @@ from sandbox.apiserver.patch.typed import ABSENT, ensure_named_fields, to_field_
 from sandbox.apiserver.schema.gojson import json_equal
 
 Owners = dict[ManagerId, Owned]
+_EMPTY = FieldSet()
 
 
 class Conflicts(Exception):
@@ -35,6 +37,7 @@ class Conflicts(Exception):
         self.conflicts = conflicts
 
 
+@cache
 def reset_filter(names: frozenset[str]) -> FieldSet:
     return FieldSet((PathElement.field_name(name),) for name in names)
 
@@ -54,7 +57,7 @@ def update(
         old, new, schema=schema, owners=owners, skip=writer, force=True, reset=reset
     )
     previous = owners.get(writer)
-    fields = ((previous.fields if previous else FieldSet()) - removed) | modified | added
+    fields = ((previous.fields if previous else _EMPTY) - removed) | modified | added
     fields = fields.recursive_difference(reset)
     if fields:
         owners[writer] = Owned(fields, api_version, applied=False)

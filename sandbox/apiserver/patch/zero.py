@@ -43,6 +43,20 @@ def zero_object(schema: FieldSchema) -> dict[str, Any]:
     return _zero(schema, top=True)
 
 
+def shared_zero_object(schema: FieldSchema) -> dict[str, Any]:
+    """`zero_object(schema)`, built once per schema and shared: callers only read it."""
+    if schema.root_kind is None:
+        return {}
+    cached = _ZEROS.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        cached = _ZEROS[id(schema)] = (schema, zero_object(schema))
+    return cached[1]
+
+
+# Built-in schemas are shared and few; the schema is kept so its id cannot be reused.
+_ZEROS: dict[int, tuple[FieldSchema, dict[str, Any]]] = {}
+
+
 def _zero(node: FieldSchema, *, top: bool) -> dict[str, Any]:
     values = set(_VALUE_STRUCTS.get(node.definition, ()))
     if top:

@@ -33,6 +33,15 @@ def to_served(kind: ResourceKind, obj: Object) -> Object:
     }
 
 
+def object_form(kind: ResourceKind) -> str:
+    """The `Store.encoded` form of an object's compact JSON as `kind` serves it.
+
+    Responses and watch streams both use it, so a write's response and its watch event
+    share one encoding.
+    """
+    return kind.api_version
+
+
 def to_stored(kind: ResourceKind, obj: Object) -> Object:
     """An object written through `kind` in the shape its store keeps."""
     if _is_events_v1(kind):

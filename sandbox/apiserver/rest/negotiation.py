@@ -75,6 +75,21 @@ def negotiate(header: str | None, *, conversions: bool = True, stream: bool = Fa
     """
     if not header or not header.strip():
         return Rendering()
+    known = _NEGOTIATED.get((header, conversions, stream))
+    if known is not None:
+        return known
+    rendering = _negotiate(header, conversions=conversions, stream=stream)
+    if len(_NEGOTIATED) < _NEGOTIATED_KEPT:
+        _NEGOTIATED[(header, conversions, stream)] = rendering
+    return rendering
+
+
+# Clients send the same few Accept headers over and over.
+_NEGOTIATED: dict[tuple[str, bool, bool], Rendering] = {}
+_NEGOTIATED_KEPT = 256
+
+
+def _negotiate(header: str, *, conversions: bool, stream: bool) -> Rendering:
     for media, params, quality, _ in _parse(header):
         if quality <= 0:
             continue
@@ -95,9 +110,14 @@ def negotiate(header: str | None, *, conversions: bool = True, stream: bool = Fa
     raise errors.not_acceptable(SERVED_TYPES)
 
 
+def compact(body: Any) -> bytes:
+    """Compact JSON without the trailing newline (watch lines, cached encodings)."""
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+
+
 def dumps(body: Any) -> bytes:
     """Compact JSON with a trailing newline, like Go's json encoder."""
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
+    return compact(body) + b"\n"
 
 
 def respond(
@@ -113,6 +133,17 @@ def respond(
         data = yaml.safe_dump(body, default_flow_style=False, sort_keys=False).encode()
     else:
         data = dumps(body)
+    return respond_encoded(data, status=status, rendering=rendering, headers=headers)
+
+
+def respond_encoded(
+    data: bytes,
+    *,
+    status: int = 200,
+    rendering: Rendering,
+    headers: Mapping[str, str] | None = None,
+) -> web.Response:
+    """A complete response whose body is already in the negotiated media type."""
     all_headers = {"Content-Type": rendering.content_type, "Cache-Control": "no-cache, private"}
     all_headers.update(headers or {})
     return web.Response(body=data, status=status, headers=all_headers)

@@ -24,8 +24,15 @@ from aiohttp import web
 from sandbox.apiserver import errors
 from sandbox.apiserver.kinds import ResourceKind
 from sandbox.apiserver.rest.context import ApiContext
-from sandbox.apiserver.rest.conversion import to_served
-from sandbox.apiserver.rest.negotiation import JSON, Rendering, dumps, respond
+from sandbox.apiserver.rest.conversion import object_form, to_served
+from sandbox.apiserver.rest.negotiation import (
+    JSON,
+    Rendering,
+    compact,
+    dumps,
+    respond,
+    respond_encoded,
+)
 from sandbox.apiserver.selectors import FieldSelector, LabelSelector, SelectorError, object_fields
 from sandbox.apiserver.store import Object
 from sandbox.apiserver.tables import to_table
@@ -255,6 +262,12 @@ def render_object(
         )
     if rendering.as_kind:
         raise errors.not_acceptable(("application/json", "application/yaml"))
+    if rendering.media_type == JSON:
+        # The stored state's encoding is remembered (and shared with its watch event).
+        data = ctx.store.encoded(
+            ctx.registry.storage_key(kind), obj, form=object_form(kind), encode=compact
+        )
+        return respond_encoded(data + b"\n", rendering=rendering, status=status, headers=headers)
     return respond(obj, rendering=rendering, status=status, headers=headers)
 
 

@@ -23,8 +23,8 @@ from aiohttp import web
 from sandbox.apiserver import errors
 from sandbox.apiserver.kinds import ResourceKind
 from sandbox.apiserver.rest.context import ApiContext
-from sandbox.apiserver.rest.conversion import to_served
-from sandbox.apiserver.rest.negotiation import Rendering
+from sandbox.apiserver.rest.conversion import object_form, to_served
+from sandbox.apiserver.rest.negotiation import Rendering, compact
 from sandbox.apiserver.rest.reads import selector_predicate
 from sandbox.apiserver.store import Object
 from sandbox.apiserver.tables import to_table
@@ -85,12 +85,12 @@ class _Encoder:
         return b'{"type":"' + str(item.type).encode() + b'","object":' + encoded + b"}\n"
 
     def _object_json(self, item: WatchItem) -> bytes:
-        cache_key = self._kind.api_version
+        cache_key = object_form(self._kind)  # the write's response may have filled it
         if item.event is not None:
             cached = item.event.cache.get(cache_key)
             if cached is not None and item.event.object is item.object:
                 return cached
-        encoded = _dumps(to_served(self._kind, item.object))
+        encoded = compact(to_served(self._kind, item.object))
         if item.event is not None and item.event.object is item.object:
             item.event.cache[cache_key] = encoded
         return encoded

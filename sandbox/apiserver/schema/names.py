@@ -11,6 +11,7 @@ the newer `api/validate/content` (label keys and values) says "bytes".
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Final
 
 _DNS1123_LABEL: Final = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
@@ -24,8 +25,13 @@ _LABEL_KEY_MSG: Final = (
 )
 
 
+@cache
+def _compiled(regex: str) -> re.Pattern[str]:
+    return re.compile(regex)
+
+
 def _matches(regex: str, value: str) -> bool:
-    return re.fullmatch(regex, value) is not None
+    return _compiled(regex).fullmatch(value) is not None
 
 
 def regex_error(message: str, regex: str, *examples: str) -> str:
