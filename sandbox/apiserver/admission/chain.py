@@ -26,10 +26,10 @@ import importlib
 import json
 import logging
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from sandbox.apiserver.admission.errors import (
     AdmissionDenied,
@@ -63,6 +63,35 @@ ApplyJsonPatch = Callable[[dict[str, Any], object], dict[str, Any]]
 _NO_SIDE_EFFECTS = ("None", "NoneOnDryRun")
 
 _last_warnings: ContextVar[tuple[str, ...]] = ContextVar("admission_warnings", default=())
+
+
+class AdmissionRequest(TypedDict):
+    """A request as the REST layer describes it to the chain.
+
+    Attributes:
+        operation: CREATE, UPDATE, DELETE or CONNECT.
+        kind: the resource the request is for (the parent's, for a subresource).
+        subresource: "" or e.g. "status", "scale".
+        namespace: the request's namespace; None or "" for cluster-scoped resources.
+        name: the object's name.
+        obj: the new object (None for DELETE).
+        old: the stored object (None for CREATE).
+        user: `{"username", "uid", "groups", "extra"}` of the requester.
+        dry_run: whether the request is a dry run.
+        options: the request's Create/Update/Patch/DeleteOptions object; by default a
+            minimal one for the operation.
+    """
+
+    operation: str
+    kind: ResourceKind
+    subresource: str
+    namespace: str | None
+    name: str
+    obj: dict[str, Any] | None
+    old: dict[str, Any] | None
+    user: Mapping[str, Any]
+    dry_run: bool
+    options: NotRequired[Mapping[str, Any] | None]
 
 
 @dataclass(frozen=True)
@@ -109,20 +138,7 @@ class AdmissionChain:
         """Warnings of the last `admit`/`mutate`/`validate` awaited in this task."""
         return _last_warnings.get()
 
-    async def admit(
-        self,
-        *,
-        operation: str,
-        kind: ResourceKind,
-        subresource: str,
-        namespace: str | None,
-        name: str,
-        obj: dict[str, Any] | None,
-        old: dict[str, Any] | None,
-        user: Mapping[str, Any],
-        dry_run: bool,
-        options: Mapping[str, Any] | None = None,
-    ) -> dict[str, Any] | None:
+    async def admit(self, **request: Unpack[AdmissionRequest]) -> dict[str, Any] | None:
         """Mutate, then validate; returns the (possibly mutated) object.
 
         Arguments as for `admit_with_warnings`.
@@ -130,132 +146,41 @@ class AdmissionChain:
         Raises:
             AdmissionDenied: a webhook refused, or failed under `failurePolicy: Fail`.
         """
-        result = await self.admit_with_warnings(
-            operation=operation,
-            kind=kind,
-            subresource=subresource,
-            namespace=namespace,
-            name=name,
-            obj=obj,
-            old=old,
-            user=user,
-            dry_run=dry_run,
-            options=options,
-        )
+        result = await self.admit_with_warnings(**request)
         return result.object
 
-    async def admit_with_warnings(
-        self,
-        *,
-        operation: str,
-        kind: ResourceKind,
-        subresource: str,
-        namespace: str | None,
-        name: str,
-        obj: dict[str, Any] | None,
-        old: dict[str, Any] | None,
-        user: Mapping[str, Any],
-        dry_run: bool,
-        options: Mapping[str, Any] | None = None,
-    ) -> AdmissionResult:
+    async def admit_with_warnings(self, **request: Unpack[AdmissionRequest]) -> AdmissionResult:
         """`admit`, returning the warnings with the object.
 
         Args:
-            operation: CREATE, UPDATE, DELETE or CONNECT.
-            kind: the resource the request is for (the parent's, for a subresource).
-            subresource: "" or e.g. "status", "scale".
-            namespace: the request's namespace; None or "" for cluster-scoped resources.
-            name: the object's name.
-            obj: the new object (None for DELETE).
-            old: the stored object (None for CREATE).
-            user: `{"username", "uid", "groups", "extra"}` of the requester.
-            dry_run: whether the request is a dry run.
-            options: the request's Create/Update/Patch/DeleteOptions object; by default a
-                minimal one for the operation.
+            **request: the request, as `AdmissionRequest` describes it.
         """
-        attrs = request_attributes(
-            operation=operation,
-            kind=kind,
-            subresource=subresource,
-            namespace=namespace,
-            name=name,
-            obj=obj,
-            old=old,
-            user=user,
-            dry_run=dry_run,
-            options=options,
-        )
+        attrs = request_attributes(**request)
         mutated = await self._mutate(attrs)
         validated = await self._validate(replace(attrs, obj=mutated.object))
         result = AdmissionResult(mutated.object, _unique(mutated.warnings + validated.warnings))
         _last_warnings.set(result.warnings)
         return result
 
-    async def mutate(
-        self,
-        *,
-        operation: str,
-        kind: ResourceKind,
-        subresource: str,
-        namespace: str | None,
-        name: str,
-        obj: dict[str, Any] | None,
-        old: dict[str, Any] | None,
-        user: Mapping[str, Any],
-        dry_run: bool,
-        options: Mapping[str, Any] | None = None,
-    ) -> AdmissionResult:
+    async def mutate(self, **request: Unpack[AdmissionRequest]) -> AdmissionResult:
         """The mutating webhooks only (arguments as for `admit_with_warnings`)."""
-        if not self._webhook_configs()[0]:
-            _last_warnings.set(())  # no configuration: nothing to call (the common case)
-            return AdmissionResult(obj)
-        attrs = request_attributes(
-            operation=operation,
-            kind=kind,
-            subresource=subresource,
-            namespace=namespace,
-            name=name,
-            obj=obj,
-            old=old,
-            user=user,
-            dry_run=dry_run,
-            options=options,
-        )
-        result = await self._mutate(attrs)
-        _last_warnings.set(result.warnings)
-        return result
+        return await self._stage(0, self._mutate, request)
 
-    async def validate(
-        self,
-        *,
-        operation: str,
-        kind: ResourceKind,
-        subresource: str,
-        namespace: str | None,
-        name: str,
-        obj: dict[str, Any] | None,
-        old: dict[str, Any] | None,
-        user: Mapping[str, Any],
-        dry_run: bool,
-        options: Mapping[str, Any] | None = None,
-    ) -> AdmissionResult:
+    async def validate(self, **request: Unpack[AdmissionRequest]) -> AdmissionResult:
         """The validating webhooks only (arguments as for `admit_with_warnings`)."""
-        if not self._webhook_configs()[1]:
+        return await self._stage(1, self._validate, request)
+
+    async def _stage(
+        self,
+        configs: int,
+        run: Callable[[Attributes], Awaitable[AdmissionResult]],
+        request: AdmissionRequest,
+    ) -> AdmissionResult:
+        """Run one stage (0: mutating, 1: validating) and remember its warnings for the task."""
+        if not self._webhook_configs()[configs]:
             _last_warnings.set(())  # no configuration: nothing to call (the common case)
-            return AdmissionResult(obj)
-        attrs = request_attributes(
-            operation=operation,
-            kind=kind,
-            subresource=subresource,
-            namespace=namespace,
-            name=name,
-            obj=obj,
-            old=old,
-            user=user,
-            dry_run=dry_run,
-            options=options,
-        )
-        result = await self._validate(attrs)
+            return AdmissionResult(request["obj"])
+        result = await run(request_attributes(**request))
         _last_warnings.set(result.warnings)
         return result
 
