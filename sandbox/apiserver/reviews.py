@@ -13,34 +13,24 @@ from typing import Any, Final
 
 from sandbox.apiserver.kinds import ResourceKind
 
+
+def _review(group: str, kind: str) -> ResourceKind:
+    """A cluster-scoped, create-only kind whose only verb answers at once."""
+    return ResourceKind(
+        group=group,
+        version="v1",
+        kind=kind,
+        plural=f"{kind.lower()}s",
+        singular=kind.lower(),
+        namespaced=False,
+        verbs=("create",),
+    )
+
+
 REVIEW_KINDS: Final = (
-    ResourceKind(
-        group="authorization.k8s.io",
-        version="v1",
-        kind="SelfSubjectAccessReview",
-        plural="selfsubjectaccessreviews",
-        singular="selfsubjectaccessreview",
-        namespaced=False,
-        verbs=("create",),
-    ),
-    ResourceKind(
-        group="authorization.k8s.io",
-        version="v1",
-        kind="SelfSubjectRulesReview",
-        plural="selfsubjectrulesreviews",
-        singular="selfsubjectrulesreview",
-        namespaced=False,
-        verbs=("create",),
-    ),
-    ResourceKind(
-        group="authentication.k8s.io",
-        version="v1",
-        kind="SelfSubjectReview",
-        plural="selfsubjectreviews",
-        singular="selfsubjectreview",
-        namespaced=False,
-        verbs=("create",),
-    ),
+    _review("authorization.k8s.io", "SelfSubjectAccessReview"),
+    _review("authorization.k8s.io", "SelfSubjectRulesReview"),
+    _review("authentication.k8s.io", "SelfSubjectReview"),
 )
 _ALLOWED: Final = (
     'RBAC: allowed by ClusterRoleBinding "cluster-admin" of ClusterRole "cluster-admin" '

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sandbox.apiserver.openapi import common as c
 from sandbox.apiserver.openapi import parameters as opt
@@ -183,6 +184,21 @@ def root_routes() -> dict[str, Route]:
             media=(c.JSON,),
         ),
     }
+
+
+def finish_operation(op: dict[str, Any], route: Route, answers: dict[str, Any]) -> dict[str, Any]:
+    """Close an operation the same way in v2 and v3.
+
+    Responses are sorted by code, then the extensions kubectl reads are added
+    (`x-kubernetes-action`, `x-kubernetes-group-version-kind`).
+    """
+    op["responses"] = dict(sorted(answers.items()))
+    if route.action:
+        op[c.ACTION_EXTENSION] = route.action
+    if route.gvk is not None:
+        group, version, kind = route.gvk
+        op[c.GVK_EXTENSION] = {"group": group, "version": version, "kind": kind}
+    return op
 
 
 def by_path(routes: Iterable[Route]) -> dict[str, list[Route]]:

@@ -29,6 +29,7 @@ from sandbox.apiserver.openapi.routes import (
     Route,
     by_path,
     common_params,
+    finish_operation,
     operation_id,
     own_params,
 )
@@ -75,13 +76,7 @@ def _operation(route: Route, common: Sequence[opt.Param]) -> Schema:
         for r in route.responses
     }
     answers.setdefault("401", {"description": "Unauthorized"})
-    op["responses"] = dict(sorted(answers.items()))
-    if route.action:
-        op[c.ACTION_EXTENSION] = route.action
-    if route.gvk is not None:
-        group, version, kind = route.gvk
-        op[c.GVK_EXTENSION] = {"group": group, "version": version, "kind": kind}
-    return op
+    return finish_operation(op, route, answers)
 
 
 def paths(routes: Sequence[Route]) -> dict[str, Schema]:
